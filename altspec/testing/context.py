@@ -54,7 +54,8 @@ class SpecTest:
         return doc.splitlines()[0] if doc else self.name.replace("_", " ")
 
     def parts(self, preset: str) -> Iterator[Part]:
-        """Run the test for `preset`, yielding the parts of its vector."""
+        """Run the test for `preset`, yielding the parts of its vector; the `pre` and `post`
+        states must satisfy the spec's invariants (`check_invariants`)."""
         spec = load_spec(preset)
         with bls.verification(self.bls_active):
             args: list[Any] = [spec]
@@ -63,8 +64,10 @@ class SpecTest:
 
                 args.append(genesis_state(spec))
             result = self.body(*args)
-            if result is not None:
-                yield from result
+            for name, value in result or ():
+                if name in ("pre", "post") and isinstance(value, spec.State):
+                    spec.check_invariants(value)
+                yield name, value
 
 
 def load_spec(preset: str) -> ModuleType:

@@ -38,6 +38,7 @@ def run_blocks(
     last = len(blocks) - 1 if reason is not None else len(blocks)
     for block in blocks[:last]:
         spec.state_transition(state, block)
+        spec.check_invariants(state)
     if reason is None:
         yield "post", state
         return
