@@ -47,6 +47,13 @@ def cmd_decode(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from altspec.review import report
+
+    sys.stdout.write(report(REPO_ROOT, args.revision))
+    return 0
+
+
 def cmd_lint(args: argparse.Namespace) -> int:
     from altspec.compiler.build import ensure_built
     from altspec.compiler.linemap import translate
@@ -101,6 +108,11 @@ def parser() -> argparse.ArgumentParser:
 
     decode = command("decode", cmd_decode, "print a vector file (.ssz_snappy or .yaml) as YAML")
     decode.add_argument("file", type=Path, help="a file inside a vector case directory")
+
+    diff = command("diff", cmd_diff, "list the spec definitions and vector cases changed since a "
+                   "git revision (run 'make vectors' first)")
+    diff.add_argument("revision", nargs="?", default="HEAD",
+                      help="the git revision to compare with (default: HEAD)")
 
     command("lint", cmd_lint, "ruff and mypy over altspec/, spec findings at Markdown lines")
     return top

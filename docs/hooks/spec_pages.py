@@ -6,7 +6,6 @@ Definitions come from the spec compiler's own parser and model, so the site and 
 package always agree on what is defined where.
 """
 
-import ast
 import html
 import re
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from mkdocs.structure.files import File, Files
 from altspec.compiler.build import read_pages
 from altspec.compiler.model import load_model
 from altspec.compiler.parse import CodeBlock, Table, parse_page
+from altspec.compiler.reasons import Reason, reasons_in
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC_DIR = "spec"
@@ -38,13 +38,6 @@ class Target:
         return f"def-{self.name}"
 
 
-@dataclass(frozen=True)
-class Reason:
-    code: str
-    function: str
-    page: str
-
-
 def site_uri(spec_file: str) -> str:
     """`specs/core.md` is shown at `spec/core.md`."""
     return f"{SPEC_DIR}/{Path(spec_file).name}"
@@ -62,7 +55,7 @@ def collect() -> tuple[dict[str, Target], list[Reason], dict[str, list[tuple[int
     for file, items in pages:
         for item in items:
             if isinstance(item, CodeBlock):
-                reasons += reasons_in(item, site_uri(file))
+                reasons += reasons_in(item)
                 end = item.line + item.source.count("\n")
                 blocks.setdefault(file, []).extend(
                     (item.line - 1, t.line) for t in targets.values()
@@ -71,17 +64,6 @@ def collect() -> tuple[dict[str, Target], list[Reason], dict[str, list[tuple[int
             elif isinstance(item, Table):
                 blocks.setdefault(file, []).extend((row.line, row.line) for row in item.rows)
     return targets, reasons, blocks
-
-
-def reasons_in(block: CodeBlock, page: str) -> list[Reason]:
-    """The reason codes of the asserts in a code block, with their functions."""
-    found = []
-    for node in ast.walk(ast.parse(block.source)):
-        if isinstance(node, ast.FunctionDef):
-            for inner in ast.walk(node):
-                if isinstance(inner, ast.Assert) and isinstance(inner.msg, ast.Constant):
-                    found.append(Reason(str(inner.msg.value), node.name, page))
-    return found
 
 
 STATE: dict[str, Any] = {}
@@ -156,5 +138,5 @@ def reference_page(targets: dict[str, Target], reasons: list[Reason]) -> str:
     for r in sorted(reasons, key=lambda r: (r.code, r.function)):
         fn = targets[r.function]
         out.append(f"| `{r.code}` | [`{r.function}`]({fn.page}#{fn.anchor}) | "
-                   f"{r.page.removeprefix(SPEC_DIR + '/')} |")
+                   f"{Path(r.file).name} |")
     return "\n".join(out) + "\n"
