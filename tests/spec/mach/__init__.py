@@ -1,0 +1,1 @@
+"""Spec tests of MACH: output certificates, alerts, equivocation, resolution and fast finality."""
