@@ -20,7 +20,7 @@ from functools import cache
 from types import ModuleType
 from typing import Any
 
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 from markdown_it import MarkdownIt
 
 from altspec.paths import REPO_ROOT
