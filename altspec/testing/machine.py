@@ -20,7 +20,7 @@ from functools import cache
 from types import ModuleType
 from typing import Any
 
-from hypothesis import settings
+from hypothesis import Phase, settings
 from markdown_it import MarkdownIt
 
 from altspec.paths import REPO_ROOT
@@ -49,22 +49,24 @@ def is_campaign() -> bool:
 
 def fuzz_settings(default_examples: int, step_count: int, share: float = 1.0) -> settings:
     """Hypothesis settings for a state machine: `default_examples` derandomized examples (the
-    same every run, no example database, so CI is deterministic), or a random campaign of
-    `share` of `ALTSPEC_FUZZ_EXAMPLES` examples that keeps its failures in the example
-    database."""
-    campaign = is_campaign()
-    options: dict[str, Any] = {} if campaign else {"database": None}
+    same every run, no example database, no targeting phase, so CI is fast and deterministic),
+    or a random campaign of `share` of `ALTSPEC_FUZZ_EXAMPLES` examples that also hill-climbs
+    the machine's `target()` observations and keeps its failures in the example database."""
+    if is_campaign():
+        return settings(
+            max_examples=fuzz_examples(default_examples, share),
+            stateful_step_count=step_count,
+            deadline=None,
+            print_blob=True,
+        )
     return settings(
-        max_examples=fuzz_examples(default_examples, share),
+        max_examples=default_examples,
         stateful_step_count=step_count,
         deadline=None,
-        derandomize=not campaign,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
         print_blob=True,
-        # The machine draws many fields per step with `st.data()`, and an epoch step runs the
-        # whole epoch processing, so a few slow examples are expected; the run's length is
-        # bounded by `max_examples`, not by hypothesis's timing heuristics.
-        suppress_health_check=[],
-        **options,
     )
 
 

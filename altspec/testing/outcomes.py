@@ -47,6 +47,30 @@ def run_blocks(
     yield "post", None
 
 
+def apply_atomically(state: Any, apply: Callable[[Any], object]) -> None:
+    """Run `apply(post)` on a copy `post` of `state` and adopt the copy only if it returns, as
+    a block does with its operations: a rejected step leaves `state` exactly as it was."""
+    post = state.copy()
+    apply(post)
+    state.set_backing(post.get_backing())
+
+
+def run_step(
+    state: Any, name: str, given: Any, apply: Callable[[Any], object], reason: str | None = None
+) -> Iterator[Part]:
+    """Yield a one-step vector: `pre`, the input as `<name>`, then `post`, or no post and
+    `reason` when `apply` must reject it (checked, with the state left unchanged)."""
+    yield "pre", state.copy()
+    yield name, given
+    if reason is None:
+        apply_atomically(state, apply)
+        yield "post", state
+        return
+    expect_rejection(reason, lambda: apply_atomically(state, apply), state)
+    yield "meta", {"reason": reason}
+    yield "post", None
+
+
 def run_operation(
     spec: ModuleType,
     state: Any,
@@ -56,23 +80,5 @@ def run_operation(
     reason: str | None = None,
 ) -> Iterator[Part]:
     """Yield an operations vector: `pre`, the operation as `<name>`, then `post`, or no post and
-    `reason` when the operation is invalid.
-
-    The operation is applied to a copy that is adopted only when it is accepted, as a block
-    would: an invalid operation leaves the state exactly as it was.
-    """
-    yield "pre", state.copy()
-    yield name, operation
-
-    def apply() -> None:
-        post = state.copy()
-        process(post, operation)
-        state.set_backing(post.get_backing())
-
-    if reason is None:
-        apply()
-        yield "post", state
-        return
-    expect_rejection(reason, apply, state)
-    yield "meta", {"reason": reason}
-    yield "post", None
+    `reason` when the operation is invalid; applied with `apply_atomically`."""
+    yield from run_step(state, name, operation, lambda post: process(post, operation), reason)

@@ -32,6 +32,7 @@ from altspec.testing.blocks import advance_slots
 from altspec.testing.genesis import genesis_state
 from altspec.testing.keys import privkey, pubkey
 from altspec.testing.machine import MachineStats, apply_atomically, check_step, fuzz_settings
+from altspec.testing.operations import register_operators
 from altspec.testing.staking import register_rollup
 from tests.spec.mach.helpers import (
     ROLLUP,
@@ -99,9 +100,11 @@ def mach_summary() -> Iterator[None]:
 
 @cache
 def _threshold_state() -> Any:
-    """A genesis state with one rollup, whose thresholds the container properties set."""
+    """A genesis state with one rollup, whose thresholds the container properties set, and
+    `MAX_MEMBERS` registered (unslashed) operators for the members of synthetic committees."""
     state = genesis_state(spec)
     register_rollup(spec, state, (int(spec.SERVICE_MACH),))
+    register_operators(spec, state, MAX_MEMBERS)
     return state
 
 
@@ -274,7 +277,9 @@ def test_no_replay(operator: int, rollup_id: int, other_rollup_id: int, l2_block
     signature = spec.get_attestation_signature(state, data, key)
     assert bls.Verify(public, spec.get_attestation_signing_root(state, data), signature)
     indexed = spec.IndexedOutputAttestation(data=data, signers=[operator], signature=signature)
-    assert spec.is_valid_indexed_attestation(state, indexed)
+    # As evidence it counts only when the signer sits in a kept MACH committee of that epoch.
+    kept = spec.get_committee(state, data.rollup_id, spec.SERVICE_MACH, data.epoch) is not None
+    assert spec.is_valid_indexed_attestation(state, indexed) == kept
 
     alert = spec.OutputAlertData(rollup_id=rollup_id, l2_block_number=l2_block,
                                  invalid_output_root=output_root, expected_output_root=other_root,

@@ -12,7 +12,7 @@ from altspec.testing.blocks import advance_epochs
 from altspec.testing.context import Part
 from altspec.testing.genesis import genesis_state
 from altspec.testing.keys import privkey
-from altspec.testing.outcomes import expect_rejection
+from altspec.testing.outcomes import run_step
 from altspec.testing.staking import add_operator, owner, register_rollup
 
 ROLLUP = 0
@@ -209,18 +209,9 @@ def run_resolution(spec: ModuleType, state: Any, alert_root: bytes, outcome: int
     """Yield a `resolve_alert` operations vector: `pre`, `resolution.yaml`
     (`{alert_root, outcome}`), then `post`, or no post and `reason`. As with a block operation,
     the call works on a copy adopted only when it is accepted."""
-    yield "pre", state.copy()
-    yield "resolution", {"alert_root": "0x" + bytes(alert_root).hex(), "outcome": int(outcome)}
-
-    def apply() -> None:
-        post = state.copy()
-        spec.resolve_alert(post, spec.Root(alert_root), spec.uint64(outcome))
-        state.set_backing(post.get_backing())
-
-    if reason is None:
-        apply()
-        yield "post", state
-        return
-    expect_rejection(reason, apply, state)
-    yield "meta", {"reason": reason}
-    yield "post", None
+    given = {"alert_root": "0x" + bytes(alert_root).hex(), "outcome": int(outcome)}
+    yield from run_step(
+        state, "resolution", given,
+        lambda post: spec.resolve_alert(post, spec.Root(alert_root), spec.uint64(outcome)),
+        reason,
+    )
