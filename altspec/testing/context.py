@@ -16,9 +16,7 @@ verification off for speed: it runs under pytest but is never written as a vecto
 signature in a vector must be real.
 """
 
-import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from types import ModuleType
 from typing import Any
@@ -29,6 +27,7 @@ from remerkleable.core import View
 import altspec
 from altspec import PRESETS
 from altspec.crypto import bls
+from altspec.testing.trace import paused
 
 Part = tuple[str, Any]
 TestBody = Callable[..., Iterator[Part] | None]
@@ -72,20 +71,9 @@ class SpecTest:
                 if isinstance(value, View):
                     value = value.copy()  # the part as it is now, not as the test leaves it
                 if name in ("pre", "post") and isinstance(value, spec.State):
-                    with untraced():
+                    with paused():
                         spec.check_invariants(value)
                 yield name, value
-
-
-@contextmanager
-def untraced() -> Iterator[None]:
-    """Pause the function tracing of vector generation (see `altspec.vectors.collect`)."""
-    previous = sys.getprofile()
-    sys.setprofile(None)
-    try:
-        yield
-    finally:
-        sys.setprofile(previous)
 
 
 def load_spec(preset: str) -> ModuleType:

@@ -2,16 +2,16 @@
 
 import importlib
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType, ModuleType
+from types import ModuleType
 from typing import Any
 
 from altspec.errors import AltspecError
 from altspec.paths import REPO_ROOT, SPEC_TESTS_DIR
 from altspec.ssztypes import describe
 from altspec.testing.context import SpecTest, load_spec, spec_tests_of
+from altspec.testing.trace import recording
 from altspec.vectors import FORK
 from altspec.vectors.encode import plain_yaml, snappy_compress
 
@@ -85,7 +85,7 @@ def run_case(case: CaseId) -> dict[str, bytes]:
     spec = load_spec(case.preset)
     parts = []
     exercised: set[str] | None = None
-    with traced_functions(spec) as functions:
+    with recording(spec) as functions:
         for name, value in test.parts(case.preset):
             parts.append((name, value))
             if name == "pre":  # the setup before the pre-state is not what the case exercises
@@ -137,26 +137,3 @@ def spec_type_name(spec: ModuleType, value: Any) -> str:
     if getattr(spec, name, None) is not type(value):
         raise AltspecError(f"a vector part of type {name} is not a type the spec defines")
     return name
-
-
-class traced_functions:
-    """Collect the names of the spec functions called while the context is open."""
-
-    def __init__(self, spec: ModuleType) -> None:
-        self.filename = spec.__file__
-        self.names: set[str] = set()
-        self.previous: Callable[..., Any] | None = None
-
-    def _profile(self, frame: FrameType, event: str, arg: object) -> None:
-        code = frame.f_code
-        if event == "call" and code.co_filename == self.filename and code.co_name[0] != "<":
-            self.names.add(code.co_name)
-
-    def __enter__(self) -> set[str]:
-        self.previous = sys.getprofile()
-        sys.setprofile(self._profile)
-        return self.names
-
-    def __exit__(self, *exc: object) -> None:
-        sys.setprofile(self.previous)
-
