@@ -1,8 +1,11 @@
-"""epoch_processing/rewards: `process_rewards` pays the ending epoch's emission and service fees
-to its committees: emission by committee ALT weight, a rollup's fee equally across its served
-committees, each pot split between the quorums by `eth_reward_share_bips`, among the members that
-did their duty by weight, then between the operator's commission and its delegators pro rata.
-Every rounding remainder returns to the reward reserve.
+"""epoch_processing/rewards: `process_rewards` pays the ending epoch's emission and service fees.
+The emission is split between the quorums by `eth_reward_share_bips` and, in each, among the
+operators that earned it (in a committee of the epoch, not slashed, no recorded duty missed in any
+of its committees), pro rata to their snapshot weight, each operator counted once however many
+committees it serves. A rollup's fee is shared equally across its served committees, each pot split
+between the quorums and among the members that did their duty by weight. Every share is then split
+between the operator's commission and its delegators pro rata. Every rounding remainder returns to
+the reward reserve.
 
 Each case computes the exact amounts from that rule and compares every balance."""
 
@@ -14,6 +17,7 @@ from altspec.testing.blocks import advance_epochs
 from altspec.testing.context import Part, spec_state_test, spec_test
 from altspec.testing.epochs import run_epoch_processing
 from altspec.testing.genesis import genesis_state
+from altspec.testing.operations import slash
 from altspec.testing.staking import ALT, account, owner, register_rollup
 from tests.spec.epoch.helpers import add_staked_operator, min_alt, min_eth, queue, serving_state
 
@@ -64,15 +68,27 @@ class Expected:
                 distributed += reward
         self.operators[operator] = self.operators.get(operator, 0) + share - distributed
 
-    def pay_committee(self, pot: int, members: dict[int, tuple[int, int]]) -> None:
-        """A pot paid to `members` (eligible operator: (ALT weight, ETH weight)), each operator
-        with its owner as its only delegator; remainders to the reserve."""
+    def split(self, pot: int, operators: dict[int, tuple[int, int]]) -> None:
+        """`pot` split between the quorums and, in each, among `operators` (operator: (ALT
+        weight, ETH weight)) pro rata, each operator with its owner as its only delegator;
+        remainders to the reserve."""
         for quorum, part in enumerate(quorum_parts(self.spec, self.state, pot)):
-            weights = [weights[quorum] for weights in members.values()]
-            shares = pro_rata(part, weights)
-            for operator, share in zip(members, shares, strict=True):
+            weights = [weights[quorum] for weights in operators.values()]
+            shares = pro_rata(part, weights) if sum(weights) > 0 else [0] * len(weights)
+            for operator, share in zip(operators, shares, strict=True):
                 self.pay_share(operator, share)
             self.reserve += part - sum(shares)
+
+    def pay_emission(self, amount: int, earners: dict[int, tuple[int, int]]) -> None:
+        """The emission `amount` leaves the reserve and is paid to `earners` (each operator that
+        earned it, once, with its snapshot weights)."""
+        self.reserve -= amount
+        self.split(amount, earners)
+
+    def pay_committee(self, pot: int, members: dict[int, tuple[int, int]]) -> None:
+        """A committee's fee pot paid to `members` (the members that did their duty, with
+        their snapshot weights)."""
+        self.split(pot, members)
 
 
 def balances(state: Any) -> dict[str, Any]:
@@ -109,6 +125,22 @@ def emission(state: Any) -> int:
     return min(int(state.params.staking.reward_per_epoch), int(state.reward_reserve))
 
 
+def earned(spec: ModuleType, state: Any, operator: int) -> int:
+    """Unclaimed rewards of the operator and its owner (its only delegator in these cases)."""
+    owner_address = bytes(owner(spec, operator))
+    staker = sum(int(s.rewards) for s in state.stakers if bytes(s.address) == owner_address)
+    return staker + int(state.operators[operator].rewards)
+
+
+def record_duty(spec: ModuleType, state: Any, rollup_id: int, service: int,
+                operators: tuple[int, ...]) -> None:
+    """Record that `operators` did their duty in the committee of this epoch."""
+    committee = spec.get_committee(state, rollup_id, service, spec.get_current_epoch(state))
+    for position, member in enumerate(committee.members):
+        if int(member.operator_index) in operators:
+            spec.record_participation(committee, position)
+
+
 def pay_fees(spec: ModuleType, state: Any, rollup_id: int, amount: int) -> None:
     spec.process_pay_service_fees(state, spec.PayServiceFees(
         sender=FEE_PAYER, rollup_id=rollup_id, amount=amount))
@@ -132,8 +164,7 @@ def test_single_committee(spec: ModuleType) -> Iterator[Part]:
     """One committee of one member: the whole emission, split between the quorums, less commission."""
     state = serving_state(spec, [2], services=(0,))
     expected = Expected(spec, state)
-    expected.reserve = -emission(state)
-    expected.pay_committee(emission(state), {0: weights(spec, state, 0)})
+    expected.pay_emission(emission(state), {0: weights(spec, state, 0)})
     yield from run_rewards(spec, state, expected)
     owner_reward = state.stakers[0].rewards
     alt_part, eth_part = quorum_parts(spec, state, emission(state))
@@ -141,23 +172,25 @@ def test_single_committee(spec: ModuleType) -> Iterator[Part]:
 
 
 @spec_state_test
-def test_emission_split_by_alt_weight(spec: ModuleType, state: Any) -> Iterator[Part]:
-    """The emission is shared among committees pro rata to their total ALT weight (ETH weight does not count)."""
+def test_emission_split_by_operator_weight(spec: ModuleType, state: Any) -> Iterator[Part]:
+    """Each quorum's part of the emission is shared among the operators pro rata to their weight in it, each counted once wherever it serves."""
     first = register_rollup(spec, state, (0,))
     second = register_rollup(spec, state, (0, 1), owner_address=account(0xA1))
     add_staked_operator(spec, state, 0, 3, 2, ((first, 0),))
     add_staked_operator(spec, state, 1, 1, 9, ((second, 0), (second, 1)))
     add_staked_operator(spec, state, 2, 2, 1, ((second, 1),))
     advance_epochs(spec, state, 1)
-    alt = [weights(spec, state, i)[0] for i in range(3)]
-    committee_alt = [alt[0], alt[1], alt[1] + alt[2]]
-    pots = [emission(state) * w // sum(committee_alt) for w in committee_alt]
+    earners = {i: weights(spec, state, i) for i in range(3)}
     expected = Expected(spec, state)
-    expected.reserve = -sum(pots)
-    expected.pay_committee(pots[0], {0: weights(spec, state, 0)})
-    expected.pay_committee(pots[1], {1: weights(spec, state, 1)})
-    expected.pay_committee(pots[2], {i: weights(spec, state, i) for i in (1, 2)})
+    expected.pay_emission(emission(state), earners)
     yield from run_rewards(spec, state, expected)
+    # Operator 1 sits in two committees but its stake counts once: 1/6 of the ALT weight.
+    alt_part, eth_part = quorum_parts(spec, state, emission(state))
+    total_alt = sum(w[0] for w in earners.values())
+    total_eth = sum(w[1] for w in earners.values())
+    assert earners[1][0] * 6 == total_alt
+    assert earned(spec, state, 1) == (alt_part * earners[1][0] // total_alt
+                                + eth_part * earners[1][1] // total_eth)
 
 
 @spec_test
@@ -170,20 +203,11 @@ def test_emission_rounding_stays_in_reserve(spec: ModuleType) -> Iterator[Part]:
             spec.process_deposit(state, spec.Deposit(
                 sender=owner(spec, operator), strategy=strategy, amount=extra))
     queue(spec, state, 2, spec.ALT_STRATEGY, 1)  # keeps operator 2 active (it added 13)
-    opt_out = spec.OptOut(sender=owner(spec, 0), operator_index=0, rollup_id=0, service=1)
-    spec.process_opt_out(state, opt_out)
     advance_epochs(spec, state, 1)
     state.params.staking.reward_per_epoch = 10**18 + 1
-    mach = {i: weights(spec, state, i) for i in (0, 1, 2)}
-    squad = {i: weights(spec, state, i) for i in (1, 2)}
-    totals = [sum(w[0] for w in mach.values()), sum(w[0] for w in squad.values())]
-    pots = [emission(state) * t // sum(totals) for t in totals]
-    assert sum(pots) < emission(state)
     expected = Expected(spec, state)
-    expected.reserve = -sum(pots)
-    expected.pay_committee(pots[0], mach)
-    expected.pay_committee(pots[1], squad)
-    assert expected.reserve > -sum(pots)  # some remainder returned
+    expected.pay_emission(emission(state), {i: weights(spec, state, i) for i in (0, 1, 2)})
+    assert expected.reserve > -emission(state)  # some remainder returned
     yield from run_rewards(spec, state, expected)
 
 
@@ -209,21 +233,17 @@ def test_fee_split_across_committees(spec: ModuleType) -> Iterator[Part]:
 
 @spec_test
 def test_fee_and_emission(spec: ModuleType) -> Iterator[Part]:
-    """A committee's pot is its part of the emission plus its part of its rollup's fee."""
-    fee = 3 * ALT
+    """An operator is paid its share of the emission plus its share of each of its committees' fee pots."""
+    fee = 3 * ALT + 1
     state = serving_state(spec, [2, 5], services=(0, 1), fee_rate=fee)
     pay_fees(spec, state, 0, fee)
-    spec.process_opt_out(state, spec.OptOut(
-        sender=owner(spec, 0), operator_index=0, rollup_id=0, service=1))
-    # The opt-out takes effect at the next snapshot: both committees of this epoch have both
-    # members, hence the same ALT weight and half the emission each.
     members = {i: weights(spec, state, i) for i in (0, 1)}
-    pots = [emission(state) // 2 + fee // 2] * 2
     expected = Expected(spec, state)
-    expected.reserve = -2 * (emission(state) // 2)
+    expected.pay_emission(emission(state), members)  # once, although both serve two committees
     expected.fees[0] = -fee
-    for pot in pots:
-        expected.pay_committee(pot, members)
+    expected.reserve += fee % 2
+    for _ in range(2):
+        expected.pay_committee(fee // 2, members)
     yield from run_rewards(spec, state, expected)
     assert state.rollups[0].fee_balance == 0
 
@@ -319,8 +339,7 @@ def test_quorum_split(spec: ModuleType) -> Iterator[Part]:
     assert (alt_part, eth_part) == (pot - pot // 4, pot // 4)
     w = [weights(spec, state, i) for i in (0, 1)]
     expected = Expected(spec, state)
-    expected.reserve = -pot
-    expected.pay_committee(pot, {0: w[0], 1: w[1]})
+    expected.pay_emission(pot, {0: w[0], 1: w[1]})
     yield from run_rewards(spec, state, expected)
     # Operator 0 has a quarter of the ALT weight and three quarters of the ETH weight.
     share_0 = alt_part * w[0][0] // (w[0][0] + w[1][0]) + eth_part * w[0][1] // (w[0][1] + w[1][1])
@@ -334,8 +353,7 @@ def test_all_to_eth_quorum(spec: ModuleType) -> Iterator[Part]:
     state.params.staking.eth_reward_share_bips = spec.BIPS_DENOMINATOR
     pot = emission(state)
     expected = Expected(spec, state)
-    expected.reserve = -pot
-    expected.pay_committee(pot, {i: weights(spec, state, i) for i in (0, 1)})
+    expected.pay_emission(pot, {i: weights(spec, state, i) for i in (0, 1)})
     yield from run_rewards(spec, state, expected)
 
 
@@ -350,8 +368,7 @@ def test_commission(spec: ModuleType, state: Any) -> Iterator[Part]:
     advance_epochs(spec, state, 1)
     assert [int(op.commission_bips) for op in state.operators] == [0, 2500, 10_000]
     expected = Expected(spec, state)
-    expected.reserve = -emission(state)
-    expected.pay_committee(emission(state), {i: weights(spec, state, i) for i in range(3)})
+    expected.pay_emission(emission(state), {i: weights(spec, state, i) for i in range(3)})
     yield from run_rewards(spec, state, expected)
     assert state.operators[0].rewards == 0
     assert state.stakers[2].rewards == 0
@@ -435,32 +452,95 @@ def test_all_stake_left_operator_keeps_share(spec: ModuleType) -> Iterator[Part]
 
 @spec_test
 def test_only_participants_paid(spec: ModuleType) -> Iterator[Part]:
-    """When some members did their duty only they are paid, by weight among them; a committee where nobody did pays everyone."""
-    state = serving_state(spec, [1, 2, 3, 4], eths=[4, 3, 2, 1], services=(0, 1))
-    mach = spec.get_committee(state, 0, spec.SERVICE_MACH, spec.get_current_epoch(state))
-    for position in (1, 3):
-        spec.record_participation(mach, position)
+    """Only members that did a recorded duty share its committee's fee and only operators that missed none share the emission; a committee where nobody recorded one pays its fee to every member."""
+    fee = 4 * ALT + 1
+    state = serving_state(spec, [1, 2, 3, 4], eths=[4, 3, 2, 1], services=(0, 1), fee_rate=fee)
+    pay_fees(spec, state, 0, fee)
+    record_duty(spec, state, 0, spec.SERVICE_MACH, (1, 3))
     squad = spec.get_committee(state, 0, spec.SERVICE_SQUAD, spec.get_current_epoch(state))
     assert not any(squad.participation)
-    pot = emission(state) // 2  # both committees have the same ALT weight
     expected = Expected(spec, state)
-    expected.reserve = -2 * pot
-    expected.pay_committee(pot, {i: weights(spec, state, i) for i in (1, 3)})
-    expected.pay_committee(pot, {i: weights(spec, state, i) for i in range(4)})
+    expected.pay_emission(emission(state), {i: weights(spec, state, i) for i in (1, 3)})
+    expected.fees[0] = -fee
+    expected.reserve += fee % 2
+    expected.pay_committee(fee // 2, {i: weights(spec, state, i) for i in (1, 3)})
+    expected.pay_committee(fee // 2, {i: weights(spec, state, i) for i in range(4)})
     yield from run_rewards(spec, state, expected)
 
 
 @spec_test
 def test_single_participant_takes_pot(spec: ModuleType) -> Iterator[Part]:
-    """A single participating member takes the committee's whole pot, whatever its weight."""
+    """A single member that did the recorded duty takes the whole emission, whatever its weight: the others missed it."""
     state = serving_state(spec, [1, 9, 9], services=(0,))
-    committee = spec.get_committee(state, 0, spec.SERVICE_MACH, spec.get_current_epoch(state))
-    spec.record_participation(committee, 0)
+    record_duty(spec, state, 0, spec.SERVICE_MACH, (0,))
     expected = Expected(spec, state)
-    expected.reserve = -emission(state)
-    expected.pay_committee(emission(state), {0: weights(spec, state, 0)})
+    expected.pay_emission(emission(state), {0: weights(spec, state, 0)})
     yield from run_rewards(spec, state, expected)
     assert state.operators[1].rewards == state.operators[2].rewards == 0
+
+
+@spec_state_test
+def test_missed_duty_forfeits_emission(spec: ModuleType, state: Any) -> Iterator[Part]:
+    """An operator that missed a recorded duty in one of its committees earns no emission that epoch, only the fee of the committee where it did its duty."""
+    fee = 2 * ALT + 1
+    first = register_rollup(spec, state, (0,), fee_rate=fee)
+    second = register_rollup(spec, state, (0,), fee_rate=fee, owner_address=account(0xA1))
+    add_staked_operator(spec, state, 0, 2, 2, ((first, 0), (second, 0)))
+    add_staked_operator(spec, state, 1, 3, 2, ((first, 0), (second, 0)))
+    add_staked_operator(spec, state, 2, 4, 3, ((first, 0),))
+    advance_epochs(spec, state, 1)
+    for rollup in (first, second):
+        pay_fees(spec, state, rollup, fee)
+    record_duty(spec, state, first, spec.SERVICE_MACH, (0, 1, 2))
+    record_duty(spec, state, second, spec.SERVICE_MACH, (1,))  # operator 0 missed it
+    w = {i: weights(spec, state, i) for i in range(3)}
+    expected = Expected(spec, state)
+    expected.pay_emission(emission(state), {1: w[1], 2: w[2]})
+    expected.fees = {first: -fee, second: -fee}
+    expected.pay_committee(fee, w)
+    expected.pay_committee(fee, {1: w[1]})
+    yield from run_rewards(spec, state, expected)
+    alt_part, eth_part = quorum_parts(spec, state, fee)
+    total_alt, total_eth = sum(x[0] for x in w.values()), sum(x[1] for x in w.values())
+    assert earned(spec, state, 0) == alt_part * w[0][0] // total_alt + eth_part * w[0][1] // total_eth
+
+
+@spec_test
+def test_slashed_member_earns_no_emission(spec: ModuleType) -> Iterator[Part]:
+    """A member slashed during the epoch earns neither emission nor fee; the others share both."""
+    fee = 2 * ALT + 1
+    state = serving_state(spec, [2, 3, 4], services=(0,), fee_rate=fee)
+    pay_fees(spec, state, 0, fee)
+    members = {i: weights(spec, state, i) for i in (0, 1)}
+    slash(spec, state, 2, 10**17)
+    assert state.operators[2].slashed
+    expected = Expected(spec, state)
+    expected.pay_emission(emission(state), members)
+    expected.fees[0] = -fee
+    expected.pay_committee(fee, members)
+    yield from run_rewards(spec, state, expected)
+    assert earned(spec, state, 2) == 0
+
+
+@spec_state_test
+def test_operator_in_many_committees_counted_once(spec: ModuleType, state: Any) -> Iterator[Part]:
+    """An operator serving MACH, SQUAD and VITAL of one rollup and MACH of another earns the same emission as an equal-stake operator in one committee."""
+    first = register_rollup(spec, state, (0, 1, 2))
+    second = register_rollup(spec, state, (0,), owner_address=account(0xA1))
+    add_staked_operator(spec, state, 0, 2, 2, ((first, 0), (first, 1), (first, 2), (second, 0)))
+    add_staked_operator(spec, state, 1, 2, 2, ((first, 0),))
+    advance_epochs(spec, state, 1)
+    epoch = spec.get_current_epoch(state)
+    seats = [
+        [int(m.operator_index) for m in spec.get_committee(state, rollup, service, epoch).members]
+        for rollup, service in ((first, 0), (first, 1), (first, 2), (second, 0))
+    ]
+    assert seats == [[0, 1], [0], [0], [0]]
+    assert weights(spec, state, 0) == weights(spec, state, 1)
+    expected = Expected(spec, state)
+    expected.pay_emission(emission(state), {i: weights(spec, state, i) for i in (0, 1)})
+    yield from run_rewards(spec, state, expected)
+    assert earned(spec, state, 0) == earned(spec, state, 1) > 0
 
 
 # --- the reserve --------------------------------------------------------------------------------
@@ -473,8 +553,7 @@ def test_reserve_below_emission(spec: ModuleType) -> Iterator[Part]:
     reserve = int(state.reward_reserve)
     state.params.staking.reward_per_epoch = reserve + 1
     expected = Expected(spec, state)
-    expected.reserve = -reserve
-    expected.pay_committee(reserve, {0: weights(spec, state, 0)})
+    expected.pay_emission(reserve, {0: weights(spec, state, 0)})
     yield from run_rewards(spec, state, expected)
     assert state.reward_reserve == 0
 
