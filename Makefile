@@ -46,7 +46,7 @@ bench: build
 
 ## fuzz: a long hypothesis campaign over the state machines (FUZZ_EXAMPLES=N)
 fuzz: build
-	ALTSPEC_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-5000} $(BIN)/python -m pytest tests/properties -q -p no:randomly
+	ALTSPEC_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-5000} $(BIN)/python -m pytest tests/properties -q -s
 
 ## lock: re-pin requirements.lock from pyproject.toml (needs pip-tools in the venv)
 lock: $(READY)

@@ -50,8 +50,8 @@ def is_campaign() -> bool:
 def fuzz_settings(default_examples: int, step_count: int, share: float = 1.0) -> settings:
     """Hypothesis settings for a state machine: `default_examples` derandomized examples (the
     same every run, no example database, no targeting phase, so CI is fast and deterministic),
-    or a random campaign of `share` of `ALTSPEC_FUZZ_EXAMPLES` examples that also hill-climbs
-    the machine's `target()` observations and keeps its failures in the example database."""
+    or a random campaign of `share` of `ALTSPEC_FUZZ_EXAMPLES` examples, with every phase
+    (targeting included) and the example database that keeps its failures."""
     if is_campaign():
         return settings(
             max_examples=fuzz_examples(default_examples, share),
