@@ -21,18 +21,15 @@ from types import ModuleType
 from typing import Any
 
 from hypothesis import Phase, settings
-from markdown_it import MarkdownIt
 
+from altspec.compiler.reasons import block_reason_codes
 from altspec.paths import REPO_ROOT
+from altspec.testing import outcomes
 
 FUZZ_EXAMPLES_ENV = "ALTSPEC_FUZZ_EXAMPLES"
 """The environment variable that turns a default run into a random campaign of N examples."""
 
-REASON_CODES_HEADER = "reason code"
-"""The first header cell of a *Reason codes* table on a spec page."""
 
-INVARIANT_PREFIX = "invariant_"
-"""Reason codes raised only by the invariant checks, never by an operation or a block."""
 
 
 def fuzz_examples(default: int, share: float = 1.0) -> int:
@@ -72,35 +69,10 @@ def fuzz_settings(default_examples: int, step_count: int, share: float = 1.0) ->
 
 @cache
 def reason_codes() -> frozenset[str]:
-    """Every reason code listed in a *Reason codes* table of a spec page (`specs/pages.yaml`):
-    the codes with which the spec may reject an operation or a block."""
-    from altspec.compiler.build import read_pages
-
-    markdown = MarkdownIt("commonmark").enable("table")
-    codes: set[str] = set()
-    for _, text in read_pages(REPO_ROOT):
-        tokens = markdown.parse(text)
-        in_table = header_done = False
-        cells: list[str] = []
-        for token in tokens:
-            if token.type == "table_open":
-                in_table, header_done, cells = True, False, []
-            elif token.type == "table_close":
-                in_table = False
-            elif not in_table:
-                continue
-            elif token.type == "tr_open":
-                cells = []
-            elif token.type == "inline":
-                cells.append(token.content.strip().strip("`"))
-            elif token.type == "tr_close":
-                if not header_done:
-                    header_done = True
-                    if cells[:1] != [REASON_CODES_HEADER]:
-                        in_table = False
-                elif cells:
-                    codes.add(cells[0])
-    return frozenset(codes)
+    """The codes with which the spec may reject an operation or a block: every asserted reason
+    code but the invariant checks' (tests/tools/test_reason_coverage.py checks that each is
+    listed in its page's *Reason codes* table)."""
+    return frozenset(block_reason_codes(REPO_ROOT))
 
 
 class SpecCrash(AssertionError):
@@ -152,9 +124,8 @@ def apply_atomically(
     changed `state`.
     """
     root = state.hash_tree_root()
-    post = state.copy()
     try:
-        apply(post)
+        outcomes.apply_atomically(state, apply)
     except AssertionError as error:
         reason = str(error)
         if reason not in reason_codes():
@@ -168,7 +139,6 @@ def apply_atomically(
         return reason
     except Exception as error:
         raise SpecCrash(f"{kind}: raised {type(error).__name__}: {error}") from error
-    state.set_backing(post.get_backing())
     if stats is not None:
         stats.accepted += 1
         stats.kinds[f"{kind}: accepted"] += 1

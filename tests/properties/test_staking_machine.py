@@ -15,9 +15,7 @@ random one. With `-s` the session ends with a summary line, the reachability cou
 rejection reasons.
 """
 
-import ast
 import contextlib
-import inspect
 from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
@@ -32,14 +30,12 @@ from altspec.testing.blocks import advance_epochs
 from altspec.testing.genesis import genesis_state
 from altspec.testing.keys import privkey, pubkey
 from altspec.testing.machine import (
-    INVARIANT_PREFIX,
     MachineStats,
     SpecCrash,
     apply_atomically,
     check_step,
     fuzz_settings,
     process_slots,
-    reason_codes,
 )
 from altspec.testing.staking import (
     ALT,
@@ -844,22 +840,6 @@ def fuzz_summary() -> Iterator[None]:
         print()
         print(STATS.summary())
         print(STATS.details())
-
-
-def test_reason_codes_are_documented() -> None:
-    """Every reason code the spec asserts is listed in a *Reason codes* table, except the
-    `invariant_*` codes of the invariant checks (and the fuzzer accepts only listed codes)."""
-    tree = ast.parse(inspect.getsource(spec))
-    asserted = {
-        node.msg.value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Assert) and isinstance(node.msg, ast.Constant)
-    }
-    undocumented = {
-        code for code in asserted - reason_codes() if not code.startswith(INVARIANT_PREFIX)
-    }
-    assert not undocumented, f"asserted but in no Reason codes table: {sorted(undocumented)}"
-    assert not {c for c in reason_codes() if c.startswith(INVARIANT_PREFIX)}
 
 
 def test_epoch_survives_the_largest_eth_stake() -> None:
